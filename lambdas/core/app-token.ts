@@ -104,7 +104,8 @@ export function verifyAppToken(
   if (want.length !== got.length || !timingSafeEqual(want, got)) {
     return { ok: false, status: 401, reason: 'bad signature' };
   }
-  if (payload.kind !== expected.kind) return { ok: false, status: 401, reason: `not a ${expected.kind} token` };
+  if (payload.kind !== expected.kind)
+    return { ok: false, status: 401, reason: `not a ${expected.kind} token` };
   if (payload.exp * 1000 <= now.getTime()) return { ok: false, status: 401, reason: 'token expired' };
   return { ok: true, payload };
 }

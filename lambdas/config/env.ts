@@ -1,0 +1,65 @@
+/**
+ * The one registry of environment variable names. The single-host server, the Lambda handlers and
+ * the CDK app all import it, so the infrastructure and the runtime cannot drift apart.
+ */
+export const ENV = {
+  port: 'BERTH_PORT',
+  host: 'BERTH_HOST',
+  publicUrl: 'BERTH_PUBLIC_URL',
+  sshHost: 'BERTH_SSH_HOST',
+  dataDir: 'BERTH_DATA_DIR',
+  adminKey: 'BERTH_ADMIN_KEY',
+  tableName: 'BERTH_TABLE_NAME',
+  dynamoEndpoint: 'BERTH_DYNAMODB_ENDPOINT',
+  maxSessionsPerUser: 'BERTH_MAX_SESSIONS_PER_USER',
+  maxActiveSessions: 'BERTH_MAX_ACTIVE_SESSIONS',
+  maxCpu: 'BERTH_MAX_CPU',
+  maxMemoryMiB: 'BERTH_MAX_MEMORY_MIB',
+  idleTimeoutMinutes: 'BERTH_IDLE_TIMEOUT_MINUTES',
+  reaperIntervalSeconds: 'BERTH_REAPER_INTERVAL_SECONDS',
+  workspaceImage: 'BERTH_WORKSPACE_IMAGE',
+  logLevel: 'BERTH_LOG_LEVEL',
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV];
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+export function readString(env: Env, name: EnvName, fallback: string): string {
+  const value = env[name];
+  return value === undefined || value === '' ? fallback : value;
+}
+
+export function readInt(
+  env: Env,
+  name: EnvName,
+  fallback: number,
+  range: { min: number; max: number },
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < range.min || value > range.max) {
+    throw new ConfigError(`${name} must be an integer from ${range.min} to ${range.max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function readNumber(
+  env: Env,
+  name: EnvName,
+  fallback: number,
+  range: { min: number; max: number },
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < range.min || value > range.max) {
+    throw new ConfigError(`${name} must be a number from ${range.min} to ${range.max}, got "${raw}"`);
+  }
+  return value;
+}

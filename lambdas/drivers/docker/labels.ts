@@ -1,0 +1,15 @@
+/** Labels that tie a container to this installation and to its session (the reconciler reads them). */
+export const LABEL = {
+  managed: 'berth.managed',
+  installation: 'berth.installation',
+  session: 'berth.session',
+  owner: 'berth.owner',
+  sshPort: 'berth.ssh-port',
+} as const;
+
+export const AGENT_PORT = 8080;
+export const SSH_PORT = 2222;
+
+export function containerName(sessionId: string): string {
+  return `berth-${sessionId}`;
+}
