@@ -19,6 +19,25 @@ export const ENV = {
   reaperIntervalSeconds: 'BERTH_REAPER_INTERVAL_SECONDS',
   workspaceImage: 'BERTH_WORKSPACE_IMAGE',
   logLevel: 'BERTH_LOG_LEVEL',
+  // AWS deployment (set by the CDK stack on the Lambdas; by `npm run emulate` locally)
+  awsEndpoint: 'BERTH_AWS_ENDPOINT',
+  clusterArn: 'BERTH_CLUSTER_ARN',
+  vpcId: 'BERTH_VPC_ID',
+  subnetIds: 'BERTH_SUBNET_IDS',
+  taskSecurityGroupId: 'BERTH_TASK_SECURITY_GROUP_ID',
+  taskRoleArn: 'BERTH_TASK_ROLE_ARN',
+  taskExecutionRoleArn: 'BERTH_TASK_EXECUTION_ROLE_ARN',
+  taskLogGroup: 'BERTH_TASK_LOG_GROUP',
+  fileSystemId: 'BERTH_FILE_SYSTEM_ID',
+  /** JSON: [{ loadBalancerArn, listenerArn, dnsName }] — the ALB pool for apps */
+  albPool: 'BERTH_ALB_POOL',
+  /** JSON: [{ loadBalancerArn, dnsName }] — the NLB pool for SSH */
+  nlbPool: 'BERTH_NLB_POOL',
+  /** optional: sessions get their own origin {id}.{domain} */
+  domain: 'BERTH_DOMAIN',
+  transferBucket: 'BERTH_TRANSFER_BUCKET',
+  /** the admin key lives in Secrets Manager on AWS; this names the secret */
+  adminKeySecretArn: 'BERTH_ADMIN_KEY_SECRET_ARN',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

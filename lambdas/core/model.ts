@@ -64,6 +64,8 @@ export interface SessionRecord {
   resources: Resources;
   sshKeyType: SshKeyType;
   sshPort?: number;
+  /** where that port is served (the NLB's DNS name on AWS) */
+  sshHost?: string;
   sshPublicKey: string;
   /** PKCS#8 PEM; converted to OpenSSH or PuTTY on download */
   sshPrivateKey: string;

@@ -38,8 +38,12 @@ export interface CoreDeps {
   config: CoreConfig;
   clock?: Clock;
   log?: Log;
-  /** lets a driver veto SSH ports it cannot bind (single host: something else listens there) */
+  /** lets a driver veto SSH ports it cannot serve (single host: something listens there; AWS: NLB full) */
   isPortUsable?: (port: number) => Promise<boolean>;
+  /** the host users ssh to for a port (AWS: the DNS name of the NLB that port maps to); default config.sshHost */
+  sshHostFor?: (port: number) => string;
+  /** where a session's apps are served (AWS: its ALB, or its own origin with a domain); default config.publicUrl */
+  appBaseUrl?: (session: SessionRecord) => Promise<string>;
 }
 
 export interface CreateSessionInput {
@@ -106,7 +110,10 @@ export class Sessions {
       { sid: session.id, kind: 'launch', app, ttlSeconds: LAUNCH_TOKEN_TTL_SECONDS },
       now,
     );
-    const base = this.config.publicUrl.replace(/\/+$/, '');
+    const base = (this.deps.appBaseUrl ? await this.deps.appBaseUrl(session) : this.config.publicUrl).replace(
+      /\/+$/,
+      '',
+    );
     return {
       url: `${base}/s/${session.id}/${app}/?${LAUNCH_TOKEN_PARAM}=${encodeURIComponent(token)}`,
       expiresAt: new Date(now.getTime() + LAUNCH_TOKEN_TTL_SECONDS * 1000).toISOString(),
@@ -144,6 +151,10 @@ export class Sessions {
     return resources;
   }
 
+  private sshHostFor(port: number): string {
+    return this.deps.sshHostFor?.(port) ?? this.config.sshHost;
+  }
+
   private async claimPortFor(actor: User, sessionId: string, previous?: number): Promise<number> {
     return allocatePort(
       this.store,
@@ -179,6 +190,7 @@ export class Sessions {
         resources,
         sshKeyType,
         sshPort,
+        sshHost: this.sshHostFor(sshPort),
         sshPublicKey: keys.publicKey,
         sshPrivateKey: keys.privateKeyPem,
         appSecret: newSessionSecret(),
@@ -300,11 +312,11 @@ export class Sessions {
       undo.push(() => releaseSlots(this.store, session.ownerId, slots, session.id));
       const sshPort = await this.claimPortFor(owner, session.id, session.sshPort);
       if (sshPort !== session.sshPort) undo.push(() => this.store.releasePort(sshPort, session.id));
-      pending = await this.write(session, { status: 'PENDING', sshPort, slots, updatedAt: this.now() }, [
-        'statusReason',
-        'endpoint',
-        'stoppedAt',
-      ]);
+      pending = await this.write(
+        session,
+        { status: 'PENDING', sshPort, sshHost: this.sshHostFor(sshPort), slots, updatedAt: this.now() },
+        ['statusReason', 'endpoint', 'stoppedAt'],
+      );
     } catch (error) {
       await this.runUndo(undo, session.id);
       throw error;
@@ -392,7 +404,7 @@ export class Sessions {
       failed = await this.store.updateSession(
         session,
         { status: 'FAILED', statusReason: reason, updatedAt: this.now(), stoppedAt: this.now() },
-        ['endpoint', 'slots', 'sshPort', 'computeId'],
+        ['endpoint', 'slots', 'sshPort', 'sshHost', 'computeId'],
       );
     } catch (error) {
       if (!(error instanceof StaleWrite)) throw error;

@@ -20,7 +20,12 @@ export function toView(record: SessionRecord, config: Pick<CoreConfig, 'sshHost'
     statusReason: record.statusReason ?? null,
     image: record.image,
     resources: record.resources,
-    ssh: { host: config.sshHost, port: record.sshPort ?? null, user: SSH_USER, keyType: record.sshKeyType },
+    ssh: {
+      host: record.sshHost ?? config.sshHost,
+      port: record.sshPort ?? null,
+      user: SSH_USER,
+      keyType: record.sshKeyType,
+    },
     apps: appsOf(record.id),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
