@@ -30,7 +30,10 @@ async function create(key: string, body: unknown) {
 
 describe('session lifecycle through the API', () => {
   it('creates a session that moves PENDING -> PROVISIONING -> RUNNING, with SSH and apps', async () => {
-    const { res, body } = await create(alice.apiKey, { name: 'mysession', resources: { cpu: 2, memoryMiB: 1024 } });
+    const { res, body } = await create(alice.apiKey, {
+      name: 'mysession',
+      resources: { cpu: 2, memoryMiB: 1024 },
+    });
     expect(res.status).toBe(202);
     expect(res.headers.get('Location')).toBe(`/v1/sessions/${body.id}`);
     expect(body.status).toBe('PROVISIONING');
@@ -66,7 +69,9 @@ describe('session lifecycle through the API', () => {
     expect(((await stop.json()) as SessionBody).status).toBe('STOPPING');
     expect(h.ingress.routes.has(body.id)).toBe(false);
     await h.makeStopped(body.id);
-    const stopped = (await (await h.request('GET', '/v1/sessions/life', { key: alice.apiKey })).json()) as SessionBody;
+    const stopped = (await (
+      await h.request('GET', '/v1/sessions/life', { key: alice.apiKey })
+    ).json()) as SessionBody;
     expect(stopped.status).toBe('STOPPED');
     expect(stopped.ssh.port).toBe(body.ssh.port);
     expect((await h.store.listSlots()).filter((s) => s.sessionId === body.id)).toEqual([]);
@@ -93,7 +98,9 @@ describe('session lifecycle through the API', () => {
     const { body } = await create(alice.apiKey, { name: 'crashy' });
     await h.makeRunning(body.id);
     await h.makeStopped(body.id, 'exited with code 137');
-    const failed = (await (await h.request('GET', '/v1/sessions/crashy', { key: alice.apiKey })).json()) as SessionBody;
+    const failed = (await (
+      await h.request('GET', '/v1/sessions/crashy', { key: alice.apiKey })
+    ).json()) as SessionBody;
     expect(failed.status).toBe('FAILED');
     expect(failed.statusReason).toContain('exited with code 137');
     expect(failed.ssh.port).toBeNull();
@@ -135,7 +142,9 @@ describe('ownership', () => {
       sessions: unknown[];
     };
     expect(list.sessions).toEqual([]);
-    const still = (await (await h.request('GET', '/v1/sessions/private', { key: alice.apiKey })).json()) as SessionBody;
+    const still = (await (
+      await h.request('GET', '/v1/sessions/private', { key: alice.apiKey })
+    ).json()) as SessionBody;
     expect(still.status).toBe('RUNNING');
   });
 
@@ -152,7 +161,9 @@ describe('ownership', () => {
     const names = ((await res.json()) as { sessions: SessionBody[] }).sessions.map((s) => s.name).sort();
     expect(names).toEqual(['a1', 'b1']);
     const asUser = await h.request('GET', '/v1/sessions?all=true', { key: alice.apiKey });
-    expect(((await asUser.json()) as { sessions: SessionBody[] }).sessions.map((s) => s.name)).toEqual(['a1']);
+    expect(((await asUser.json()) as { sessions: SessionBody[] }).sessions.map((s) => s.name)).toEqual([
+      'a1',
+    ]);
   });
 });
 
@@ -192,7 +203,8 @@ describe('keys and app links', () => {
 
 describe('limits and ports', () => {
   it('enforces the per-user limit with a 409 and the global one with a 429', async () => {
-    for (const name of ['l1', 'l2', 'l3']) expect((await create(alice.apiKey, { name })).res.status).toBe(202);
+    for (const name of ['l1', 'l2', 'l3'])
+      expect((await create(alice.apiKey, { name })).res.status).toBe(202);
     const fourth = await create(alice.apiKey, { name: 'l4' });
     expect(fourth.res.status).toBe(409);
     expect(fourth.body.detail).toContain('3 active session');
@@ -216,14 +228,20 @@ describe('limits and ports', () => {
   });
 
   it('uses the preferred SSH port when free, a random one otherwise', async () => {
-    const patch = await h.request('PATCH', '/v1/me/settings', { key: alice.apiKey, body: { preferredSshPort: 23456 } });
+    const patch = await h.request('PATCH', '/v1/me/settings', {
+      key: alice.apiKey,
+      body: { preferredSshPort: 23456 },
+    });
     expect(patch.status).toBe(200);
     expect(((await patch.json()) as { settings: unknown }).settings).toEqual({ preferredSshPort: 23456 });
     const first = await create(alice.apiKey, { name: 'p1' });
     expect(first.body.ssh.port).toBe(23456);
     const second = await create(alice.apiKey, { name: 'p2' });
     expect(second.body.ssh.port).not.toBe(23456);
-    const cleared = await h.request('PATCH', '/v1/me/settings', { key: alice.apiKey, body: { preferredSshPort: null } });
+    const cleared = await h.request('PATCH', '/v1/me/settings', {
+      key: alice.apiKey,
+      body: { preferredSshPort: null },
+    });
     expect(((await cleared.json()) as { settings: unknown }).settings).toEqual({});
   });
 
@@ -236,7 +254,9 @@ describe('limits and ports', () => {
       }
       const results = await Promise.all(
         users.flatMap((u) =>
-          [0, 1, 2, 3, 4].map((i) => h2.request('POST', '/v1/sessions', { key: u.apiKey, body: { name: `c${i}` } })),
+          [0, 1, 2, 3, 4].map((i) =>
+            h2.request('POST', '/v1/sessions', { key: u.apiKey, body: { name: `c${i}` } }),
+          ),
         ),
       );
       const bodies = (await Promise.all(results.map((r) => r.json()))) as SessionBody[];

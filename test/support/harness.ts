@@ -35,7 +35,11 @@ export async function startHarness(overrides: Partial<CoreConfig> = {}) {
   const activity = new FakeActivity();
   let now = new Date('2026-11-23T12:00:00Z');
   const clock = { now: () => now };
-  const config = defaultCoreConfig({ sshHost: 'berth.test', publicUrl: 'http://berth.test:8080', ...overrides });
+  const config = defaultCoreConfig({
+    sshHost: 'berth.test',
+    publicUrl: 'http://berth.test:8080',
+    ...overrides,
+  });
   const sessions = new Sessions({
     store,
     compute,
@@ -50,7 +54,11 @@ export async function startHarness(overrides: Partial<CoreConfig> = {}) {
   const { user: admin } = await users.bootstrapAdmin(ADMIN_KEY);
   const app = createApp({ sessions, users, log: silentLog });
 
-  const request = (method: string, url: string, options: { key?: string; body?: unknown; raw?: string } = {}) => {
+  const request = (
+    method: string,
+    url: string,
+    options: { key?: string; body?: unknown; raw?: string } = {},
+  ) => {
     const headers: Record<string, string> = {};
     if (options.key) headers.Authorization = `Bearer ${options.key}`;
     let body: string | undefined;
