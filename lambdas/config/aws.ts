@@ -33,3 +33,9 @@ export const WORK_UID = 1000;
 
 /** The ECS container name of the workspace in every task definition Berth registers. */
 export const WORKSPACE_CONTAINER = 'workspace';
+
+/**
+ * Where the ingest Lambda mounts the EFS file system (through an access point rooted at `/` with
+ * uid/gid WORK_UID), so a user's home is `${HOMES_MOUNT_PATH}${EFS_USERS_ROOT}/{userId}`.
+ */
+export const HOMES_MOUNT_PATH = '/mnt/homes';

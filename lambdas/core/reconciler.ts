@@ -149,16 +149,21 @@ export class Reconciler {
     const timeoutMs = sessions.config.idleTimeoutMinutes * 60_000;
     if (timeoutMs <= 0) return;
     let current = session;
+    let reported = 0;
     try {
       const activity = await this.deps.activity.read(session);
-      if (activity) current = await sessions.noteActivity(session, activity.lastActivityAt);
+      if (activity) {
+        reported = Date.parse(activity.lastActivityAt);
+        current = await sessions.noteActivity(session, activity.lastActivityAt);
+      }
     } catch (error) {
       // An agent that cannot answer is not proof of idleness: never stop on a failed read.
       this.deps.log.warn('activity read failed', { sessionId: session.id, error: errorMessage(error) });
       return;
     }
-    const last = Date.parse(current.lastActivityAt ?? current.startedAt ?? current.updatedAt);
-    if (now.getTime() - last > timeoutMs) {
+    // The stored time is written at most once a minute; the agent's answer is the fresher one.
+    const stored = Date.parse(current.lastActivityAt ?? current.startedAt ?? current.updatedAt);
+    if (now.getTime() - Math.max(stored, reported) > timeoutMs) {
       await sessions.requestStop(current, `idle for more than ${sessions.config.idleTimeoutMinutes} minutes`);
       report.idleStopped.push(session.id);
     }

@@ -51,7 +51,7 @@ export function readHostConfig(env: NodeJS.ProcessEnv = process.env): HostConfig
           max: 4_194_304,
         }),
       },
-      idleTimeoutMinutes: readInt(env, ENV.idleTimeoutMinutes, defaults.idleTimeoutMinutes, {
+      idleTimeoutMinutes: readNumber(env, ENV.idleTimeoutMinutes, defaults.idleTimeoutMinutes, {
         min: 0,
         max: 100_000,
       }),
