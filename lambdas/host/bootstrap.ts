@@ -13,6 +13,9 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 
 export type Progress = (line: string) => void;
 
+/** images/base/build-base.sh makes this from Debian packages when no registry is reachable. */
+const BASE_IMAGE = process.env.BERTH_BASE_IMAGE ?? 'berth-base:bookworm';
+
 async function ping(docker: Dockerode): Promise<boolean> {
   try {
     await docker.ping();
@@ -27,15 +30,16 @@ function which(command: string): string | undefined {
   return out.status === 0 ? out.stdout.trim() : undefined;
 }
 
-function installDockerOnDebian(progress: Progress, logFile: string): void {
+/** Installs Debian packages, as root on Debian only; anywhere else says what to install. */
+function aptInstall(packages: string[], why: string, progress: Progress, logFile: string): void {
   if (process.getuid?.() !== 0 || !existsSync('/etc/debian_version')) {
     throw new Error(
-      'Docker is not installed. Install it (Debian/Ubuntu: apt-get install docker.io) and run npm start again.',
+      `${why} Install ${packages.join(' ')} (Debian/Ubuntu: apt-get install ${packages.join(' ')}) and try again.`,
     );
   }
-  progress('docker: installing docker.io from Debian (apt-get)...');
+  progress(`apt: installing ${packages.join(' ')} from Debian (log: ${logFile})...`);
   const log = openSync(logFile, 'a');
-  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'docker.io']]) {
+  for (const args of [['update'], ['install', '-y', '--no-install-recommends', ...packages]]) {
     const out = spawnSync('apt-get', args, {
       stdio: ['ignore', log, log],
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
@@ -44,14 +48,20 @@ function installDockerOnDebian(progress: Progress, logFile: string): void {
   }
 }
 
+function logsDir(dataDir: string): string {
+  const dir = path.join(dataDir, 'logs');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
 export async function ensureDocker(docker: Dockerode, dataDir: string, progress: Progress): Promise<void> {
   if (await ping(docker)) {
     progress('docker: engine is running');
     return;
   }
-  const logDir = path.join(dataDir, 'logs');
-  mkdirSync(logDir, { recursive: true });
-  if (!which('dockerd')) installDockerOnDebian(progress, path.join(logDir, 'apt.log'));
+  const logDir = logsDir(dataDir);
+  if (!which('dockerd'))
+    aptInstall(['docker.io'], 'Docker is not installed.', progress, path.join(logDir, 'apt.log'));
   const dockerd = which('dockerd');
   if (!dockerd) throw new Error('dockerd is still missing after installing docker.io');
   if (process.getuid?.() !== 0) {
@@ -94,6 +104,10 @@ export async function ensureWorkspaceImage(
     return;
   }
   progress(`image: ${ref} is missing; building it from Debian packages (first time only, a few minutes)`);
+  if (!(await imageExists(docker, BASE_IMAGE)) && !which('debootstrap')) {
+    const log = path.join(logsDir(dataDir), 'apt.log');
+    aptInstall(['debootstrap'], 'Building the base image needs debootstrap.', progress, log);
+  }
   const started = Date.now();
   await new Promise<void>((resolve, reject) => {
     const child = spawn('bash', [path.join(REPO_ROOT, 'images/build.sh')], {
