@@ -256,8 +256,7 @@ export class Sessions {
       if (error instanceof StaleWrite) {
         // Stopped or deleted while we launched: whoever changed it owns the cleanup of the record,
         // but only we know about this compute.
-        if (computeId) await this.deps.compute.remove(computeId).catch(() => undefined);
-        return (await this.store.getSessionById(record.id)) ?? record;
+        return this.dropUnrecordedCompute(record, computeId);
       }
       this.log.error('launch failed', { sessionId: record.id, error: errorMessage(error) });
       return this.fail(
@@ -408,9 +407,8 @@ export class Sessions {
       );
     } catch (error) {
       if (!(error instanceof StaleWrite)) throw error;
-      // Someone else moved it on; only free the compute we may have started.
-      if (session.computeId) await this.deps.compute.remove(session.computeId).catch(() => undefined);
-      return (await this.store.getSessionById(session.id)) ?? session;
+      // Someone else moved it on; they own what the session records now.
+      return this.dropUnrecordedCompute(session, session.computeId);
     }
     await this.release(session, { keepPort: false, computeAction: 'remove' });
     this.log.warn('session failed', { sessionId: session.id, reason });
@@ -447,9 +445,28 @@ export class Sessions {
       this.log.info('session running', { sessionId: session.id });
       return running;
     } catch (error) {
-      if (error instanceof StaleWrite) await this.deps.ingress.detach(session.id);
+      if (error instanceof StaleWrite) {
+        // Lost to another writer; if that writer did not make it RUNNING, nothing should route to it.
+        const fresh = await this.store.getSessionById(session.id);
+        if (fresh?.status !== 'RUNNING') await this.deps.ingress.detach(session.id);
+      }
       throw error;
     }
+  }
+
+  /**
+   * After losing a race: frees `computeId` unless the session, as stored now, records it (Docker
+   * reuses a stopped session's container, so the id may be the one the winner keeps).
+   */
+  private async dropUnrecordedCompute(
+    session: SessionRecord,
+    computeId: string | undefined,
+  ): Promise<SessionRecord> {
+    const fresh = await this.store.getSessionById(session.id);
+    if (computeId && fresh?.computeId !== computeId) {
+      await this.deps.compute.remove(computeId).catch(() => undefined);
+    }
+    return fresh ?? session;
   }
 
   /** Reacts to a compute state change (Docker events on one host, ECS events on AWS). */

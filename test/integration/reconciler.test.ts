@@ -62,6 +62,25 @@ describe('reconciler', () => {
     expect(h.ingress.routes.get(record.id)).toEqual({ host: '10.0.0.5', port: 8080 });
   });
 
+  it('keeps ingress when the event and the reconciler both try to mark a session RUNNING', async () => {
+    for (let i = 0; i < 5; i++) {
+      const record = await launch(`race-${i}`);
+      const task = h.compute.becomeHealthy(record.id, { host: '10.0.0.9', port: 8080 });
+      await Promise.all([
+        h.reconciler.run(),
+        h.sessions.onComputeEvent({
+          sessionId: record.id,
+          computeId: task.computeId,
+          state: 'RUNNING',
+          endpoint: { host: '10.0.0.9', port: 8080 },
+        }),
+      ]);
+      expect((await fresh(record.id))?.status).toBe('RUNNING');
+      expect(h.ingress.routes.has(record.id)).toBe(true);
+      await h.request('DELETE', `/v1/sessions/race-${i}`, { key: alice.apiKey });
+    }
+  });
+
   it('fails a RUNNING session whose compute died unseen, and removes its ingress', async () => {
     const record = await launch('died');
     await h.makeRunning(record.id);
