@@ -59,26 +59,25 @@ export function readInt(
   fallback: number,
   range: { min: number; max: number },
 ): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < range.min || value > range.max) {
-    throw new ConfigError(`${name} must be an integer from ${range.min} to ${range.max}, got "${raw}"`);
-  }
-  return value;
+  return readNumber(env, name, fallback, { ...range, integer: true });
 }
 
 export function readNumber(
   env: Env,
   name: EnvName,
   fallback: number,
-  range: { min: number; max: number },
+  range: { min: number; max: number; integer?: boolean },
 ): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < range.min || value > range.max) {
-    throw new ConfigError(`${name} must be a number from ${range.min} to ${range.max}, got "${raw}"`);
+  const kind = range.integer ? 'an integer' : 'a number';
+  if (
+    (range.integer ? !Number.isInteger(value) : !Number.isFinite(value)) ||
+    value < range.min ||
+    value > range.max
+  ) {
+    throw new ConfigError(`${name} must be ${kind} from ${range.min} to ${range.max}, got "${raw}"`);
   }
   return value;
 }

@@ -1,10 +1,10 @@
 /**
- * An in-memory Compute and Ingress for API and core tests, which must not need Docker. It records
- * calls and lets a test play the event source (Docker events / ECS events) by hand. The real
- * drivers are exercised by the end-to-end tests.
+ * An in-memory Compute for API and core tests, which must not need Docker. It records calls and
+ * lets a test play the event source (Docker events / ECS events) by hand. The real drivers are
+ * exercised by the end-to-end tests.
  */
-import type { Compute, ComputeSpec, ComputeStatus, Ingress } from '../../lambdas/core/interfaces.ts';
-import type { Endpoint, SessionRecord } from '../../lambdas/core/model.ts';
+import type { Compute, ComputeSpec, ComputeStatus } from '../../lambdas/core/interfaces.ts';
+import type { Endpoint } from '../../lambdas/core/model.ts';
 
 export class FakeCompute implements Compute {
   readonly tasks = new Map<string, ComputeStatus & { spec: ComputeSpec }>();
@@ -50,18 +50,5 @@ export class FakeCompute implements Compute {
 
   forSession(sessionId: string) {
     return [...this.tasks.values()].filter((t) => t.sessionId === sessionId);
-  }
-}
-
-export class FakeIngress implements Ingress {
-  readonly routes = new Map<string, Endpoint>();
-  async attach(session: SessionRecord, endpoint: Endpoint): Promise<void> {
-    this.routes.set(session.id, endpoint);
-  }
-  async detach(sessionId: string): Promise<void> {
-    this.routes.delete(sessionId);
-  }
-  async list(): Promise<string[]> {
-    return [...this.routes.keys()];
   }
 }

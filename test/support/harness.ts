@@ -10,11 +10,12 @@ import type { SessionRecord } from '../../lambdas/core/model.ts';
 import { Reconciler } from '../../lambdas/core/reconciler.ts';
 import { Sessions } from '../../lambdas/core/sessions.ts';
 import { Users } from '../../lambdas/core/users.ts';
+import { HostIngress } from '../../lambdas/drivers/docker/ingress.ts';
 import { HostVolumes } from '../../lambdas/drivers/docker/volumes.ts';
 import { startDynalite } from '../../lambdas/host/dynalite.ts';
 import { createDocumentClient, ensureTable } from '../../lambdas/store/client.ts';
 import { DynamoStore } from '../../lambdas/store/dynamo-store.ts';
-import { FakeCompute, FakeIngress } from './fake-compute.ts';
+import { FakeCompute } from './fake-compute.ts';
 
 export const ADMIN_KEY = 'berth_test-admin-key-0123456789abcdef';
 
@@ -31,7 +32,8 @@ export async function startHarness(overrides: Partial<CoreConfig> = {}) {
   await ensureTable(db, 'berth');
   const store = new DynamoStore(db, 'berth');
   const compute = new FakeCompute();
-  const ingress = new FakeIngress();
+  // The single host's ingress is an in-memory routing table already: the real one serves here.
+  const ingress = new HostIngress();
   const activity = new FakeActivity();
   let now = new Date('2026-11-23T12:00:00Z');
   const clock = { now: () => now };

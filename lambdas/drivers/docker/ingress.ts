@@ -7,7 +7,7 @@ import type { Ingress } from '../../core/interfaces.ts';
 import type { Endpoint, SessionRecord } from '../../core/model.ts';
 
 export class HostIngress implements Ingress {
-  private readonly routes = new Map<string, Endpoint>();
+  readonly routes = new Map<string, Endpoint>();
 
   async attach(session: SessionRecord, endpoint: Endpoint): Promise<void> {
     this.routes.set(session.id, endpoint);
