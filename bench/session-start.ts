@@ -42,7 +42,9 @@ try {
   const containers = await docker.listContainers({ filters: { label: ['berth.managed=true'] } });
   const memory: number[] = [];
   for (const c of containers) {
-    const s = (await docker.getContainer(c.Id).stats({ stream: false })) as { memory_stats: { usage?: number } };
+    const s = (await docker.getContainer(c.Id).stats({ stream: false })) as {
+      memory_stats: { usage?: number };
+    };
     if (s.memory_stats.usage) memory.push(s.memory_stats.usage / 2 ** 20);
   }
   const image = await docker.getImage('berth-workspace:latest').inspect();
@@ -64,8 +66,8 @@ try {
     `| memory of an idle session (container, 10 s after start) | ${m.min.toFixed(0)} MiB | ${m.median.toFixed(0)} MiB | ${m.max.toFixed(0)} MiB |`,
     '',
     'Goal: a session is usable over SSH within 10 s of the request on one host, and an idle',
-    'session costs under 256 MiB, so a 16 GiB host runs dozens. RUNNING waits for Docker's health',
-    "check (every 2 s) to see sshd and Jupyter answer, so starts land near multiples of 2 s.",
+    "session costs under 256 MiB, so a 16 GiB host runs dozens. RUNNING waits for Docker's health",
+    'check (every 2 s) to see sshd and Jupyter answer, so starts land near multiples of 2 s.',
     '',
   );
   writeFileSync(path.resolve(import.meta.dirname, '../docs/benchmarks.md'), report.join('\n'));
