@@ -109,8 +109,21 @@ export class Reconciler {
           );
           report.failed.push(session.id);
         } else if (compute.state === 'RUNNING' && compute.endpoint) {
-          await sessions.markRunning(session, compute.endpoint);
-          report.running.push(session.id);
+          try {
+            await sessions.markRunning(session, compute.endpoint);
+            report.running.push(session.id);
+          } catch (error) {
+            // Compute runs but traffic cannot reach it (a lasting load-balancer error, a pool
+            // filled by a race): retried every tick, until the deadline frees the compute.
+            if (
+              error instanceof StaleWrite ||
+              ageSeconds(session.updatedAt, now) <= sessions.config.provisionTimeoutSeconds
+            ) {
+              throw error;
+            }
+            await sessions.fail(session, `could not route traffic to it in time: ${errorMessage(error)}`);
+            report.failed.push(session.id);
+          }
         } else if (ageSeconds(session.updatedAt, now) > sessions.config.provisionTimeoutSeconds) {
           await sessions.fail(session, 'did not become healthy in time');
           report.failed.push(session.id);
@@ -205,7 +218,10 @@ export class Reconciler {
       }
     }
     for (const sessionId of await ingress.list()) {
-      if (all.get(sessionId)?.status !== 'RUNNING') {
+      const owner = all.get(sessionId);
+      // A PROVISIONING session may be getting its ingress from an event right now.
+      const attaching = owner?.status === 'PROVISIONING' && !settled(owner.updatedAt);
+      if (owner?.status !== 'RUNNING' && !attaching) {
         await tryStep('detach ingress', () => ingress.detach(sessionId));
         report.detachedIngress.push(sessionId);
       }

@@ -177,6 +177,9 @@ export class Sessions {
       undo.push(() => releaseSlots(this.store, actor.id, slots, id));
       const sshPort = await this.claimPortFor(actor, id);
       undo.push(() => this.store.releasePort(sshPort, id));
+      // Before the session is written: it can refuse (a file system out of access points), and
+      // then the client gets that error with nothing left behind.
+      await this.deps.volumes.ensureHome(actor);
       const sshKeyType = input.sshKeyType ?? 'ed25519';
       const keys = generateSessionKeypair(sshKeyType);
       const now = this.now();

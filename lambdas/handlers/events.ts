@@ -8,9 +8,9 @@ import type { InvocationContext } from './lambda-types.ts';
 import { lambdaRuntime } from './runtime.ts';
 
 export async function handler(event: EcsTaskStateChangeEvent, context: InvocationContext): Promise<void> {
-  const { sessions, log, logger } = lambdaRuntime();
+  const { sessions, aws, log, logger } = lambdaRuntime();
   logger.appendKeys({ requestId: context.awsRequestId });
-  const computeEvent = computeEventFromEcs(event);
+  const computeEvent = computeEventFromEcs(event, aws);
   if (!computeEvent) {
     log.debug('task state change needs no action', { lastStatus: event.detail?.lastStatus });
     return;

@@ -5,15 +5,15 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { readCoreConfig } from '../config/core-config.ts';
 import { ConfigError, ENV, readString } from '../config/env.ts';
 import type { Log } from '../core/log.ts';
 import { type AwsClients, createAwsClients } from '../drivers/aws/clients.ts';
 import { type AwsDriverConfig, readAwsConfig } from '../drivers/aws/config.ts';
-import { readHostConfig } from '../host/config.ts';
 import { createDocumentClient } from '../store/client.ts';
 import { DynamoStore } from '../store/dynamo-store.ts';
 import { DEFAULT_TABLE_NAME } from '../store/table.ts';
-import { type AwsCore, buildAwsCore } from './aws-core.ts';
+import { type AwsCore, type AwsCoreOptions, buildAwsCore } from './aws-core.ts';
 import { lambdaLog } from './log.ts';
 
 type Env = Record<string, string | undefined>;
@@ -26,7 +26,10 @@ export interface LambdaRuntime extends AwsCore {
   logger: Logger;
 }
 
-export function createRuntime(env: Env = process.env): LambdaRuntime {
+/** What a non-Lambda host of the same runtime (the emulator) may swap. */
+export type RuntimeOverrides = Pick<AwsCoreOptions, 'activity' | 'clock'>;
+
+export function createRuntime(env: Env = process.env, overrides: RuntimeOverrides = {}): LambdaRuntime {
   const aws = readAwsConfig(env);
   const clients = createAwsClients(aws);
   const { log, logger } = lambdaLog(env);
@@ -37,9 +40,19 @@ export function createRuntime(env: Env = process.env): LambdaRuntime {
       : {}),
   });
   const store = new DynamoStore(db, readString(env, ENV.tableName, DEFAULT_TABLE_NAME));
-  // The core's settings use the same env names in both deployments (limits, images, idle timeout).
-  const core = readHostConfig(env).core;
-  return { ...buildAwsCore({ aws, core, clients, store, log }), aws, clients, store, log, logger };
+  // Per-session SSH hosts and app URLs come from the ingress pool; these are only the fallbacks.
+  const core = readCoreConfig(env, {
+    sshHost: aws.nlbPool[0]?.dnsName ?? 'localhost',
+    publicUrl: aws.domain ? `https://${aws.domain}` : `http://${aws.albPool[0]?.dnsName ?? 'localhost'}`,
+  });
+  return {
+    ...buildAwsCore({ aws, core, clients, store, log, ...overrides }),
+    aws,
+    clients,
+    store,
+    log,
+    logger,
+  };
 }
 
 let current: LambdaRuntime | undefined;

@@ -81,6 +81,22 @@ describe('reconciler', () => {
     }
   });
 
+  it('fails a session whose compute runs but cannot be routed to, once past the deadline', async () => {
+    const record = await launch('unroutable');
+    h.compute.becomeHealthy(record.id);
+    h.ingress.attach = async () => {
+      throw new Error('load balancer refused');
+    };
+    await h.reconciler.run();
+    expect((await fresh(record.id))?.status).toBe('PROVISIONING');
+    h.advance((h.config.provisionTimeoutSeconds + 1) * 1000);
+    const report = await h.reconciler.run();
+    expect(report.failed).toEqual([record.id]);
+    const after = await fresh(record.id);
+    expect(after?.statusReason).toContain('could not route traffic to it in time: load balancer refused');
+    expect(h.compute.forSession(record.id)).toEqual([]);
+  });
+
   it('fails a RUNNING session whose compute died unseen, and removes its ingress', async () => {
     const record = await launch('died');
     await h.makeRunning(record.id);

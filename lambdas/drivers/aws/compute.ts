@@ -27,6 +27,7 @@ const DESCRIBE_CHUNK = 100;
 type ComputeConfig = Pick<
   AwsDriverConfig,
   | 'region'
+  | 'requireHealthy'
   | 'clusterArn'
   | 'subnetIds'
   | 'taskSecurityGroupId'
@@ -113,14 +114,14 @@ export class FargateCompute implements Compute {
 
   async describe(computeId: string): Promise<ComputeStatus | undefined> {
     const [task] = await this.describeTasks([computeId]);
-    return task ? statusOfTask(task) : undefined;
+    return task ? statusOfTask(task, this.config) : undefined;
   }
 
   async list(): Promise<ComputeStatus[]> {
     const arns = [...(await this.listArns('RUNNING')), ...(await this.listArns('STOPPED'))];
     const tasks = await this.describeTasks([...new Set(arns)]);
     return tasks
-      .map(statusOfTask)
+      .map((task) => statusOfTask(task, this.config))
       .filter((s): s is ComputeStatus => s !== undefined && SESSION_ID_PATTERN.test(s.sessionId));
   }
 

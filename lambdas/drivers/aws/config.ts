@@ -21,6 +21,8 @@ export interface AwsDriverConfig {
   region: string;
   /** moto or another emulator: endpoint override with dummy credentials */
   endpoint?: string;
+  /** whether ECS reports task health (AWS does; moto never does), see task-status.ts */
+  requireHealthy: boolean;
   clusterArn: string;
   vpcId: string;
   subnetIds: string[];
@@ -86,6 +88,7 @@ export function readAwsConfig(env: Env = process.env): AwsDriverConfig {
   return {
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     ...(endpoint ? { endpoint } : {}),
+    requireHealthy: endpoint === undefined,
     clusterArn: required(env, ENV.clusterArn),
     vpcId: required(env, ENV.vpcId),
     subnetIds: readString(env, ENV.subnetIds, '')

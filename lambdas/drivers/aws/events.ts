@@ -3,7 +3,7 @@
  * host. Events that change nothing for Berth (still provisioning, not ours) map to undefined.
  */
 import type { ComputeEvent } from '../../core/interfaces.ts';
-import { statusOfTask, type TaskFacts } from './task-status.ts';
+import { type HealthPolicy, statusOfTask, type TaskFacts } from './task-status.ts';
 
 export interface EcsTaskStateChangeEvent {
   'detail-type': string;
@@ -15,9 +15,12 @@ export interface EcsTaskStateChangeEvent {
 
 export const ECS_TASK_STATE_CHANGE = 'ECS Task State Change';
 
-export function computeEventFromEcs(event: EcsTaskStateChangeEvent): ComputeEvent | undefined {
+export function computeEventFromEcs(
+  event: EcsTaskStateChangeEvent,
+  policy: HealthPolicy,
+): ComputeEvent | undefined {
   if (event.source !== 'aws.ecs' || event['detail-type'] !== ECS_TASK_STATE_CHANGE) return undefined;
-  const status = statusOfTask(event.detail);
+  const status = statusOfTask(event.detail, policy);
   if (!status || status.state === 'PROVISIONING') return undefined;
   return {
     sessionId: status.sessionId,

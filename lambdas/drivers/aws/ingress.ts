@@ -4,21 +4,12 @@
  * on the session's own port, on the NLB that port maps to. Quotas are checked before anything is
  * made, and a failed attach takes back what it made, so a half-built route never stays.
  */
-import {
-  CreateListenerCommand,
-  CreateRuleCommand,
-  CreateTargetGroupCommand,
-  type CreateTargetGroupCommandInput,
-  DeleteListenerCommand,
-  DeleteRuleCommand,
-  DeleteTargetGroupCommand,
-  type ElasticLoadBalancingV2Client,
-  RegisterTargetsCommand,
-  type Rule,
-  type Tag,
-  type TargetGroup,
+import type {
+  ElasticLoadBalancingV2Client,
+  Tag,
+  TargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { AGENT_HEALTH_PATH, AGENT_PORT, RULE_PRIORITY_RANGE, TAG, TASK_SSH_PORT } from '../../config/aws.ts';
+import { AGENT_PORT, TAG, TASK_SSH_PORT } from '../../config/aws.ts';
 import type { Ingress } from '../../core/interfaces.ts';
 import { errorMessage, type Log, silentLog } from '../../core/log.ts';
 import type { Endpoint, SessionRecord } from '../../core/model.ts';
@@ -26,7 +17,6 @@ import type { AlbPoolMember, AwsDriverConfig, NlbPoolMember } from './config.ts'
 import {
   findTargetGroup,
   forwardTargets,
-  isNotFound,
   listListeners,
   listRules,
   listTargetGroups,
@@ -50,17 +40,29 @@ import {
   sessionHost,
   sshTargetGroupName,
 } from './ingress-names.ts';
+import {
+  APP_TARGET_GROUP,
+  createRule,
+  type Deletable,
+  deleteResource,
+  ensureListener,
+  ensureTargetGroup,
+  type Made,
+  registerTarget,
+  SSH_TARGET_GROUP,
+} from './ingress-steps.ts';
 
-/** AWS's own quota errors, should a race get past our checks. */
-const QUOTA_ERRORS = new Set([
-  'TooManyTargetGroupsException',
-  'TooManyRulesException',
-  'TooManyListenersException',
-  'TooManyTargetGroups',
-  'TooManyRules',
-  'TooManyListeners',
-]);
-const PRIORITY_TRIES = 8;
+/** AWS's own quota errors, should a race get past our checks, by what they stop. */
+const QUOTA_ERRORS: Record<string, 'SSH' | 'apps'> = {
+  TooManyTargetGroups: 'apps',
+  TooManyRules: 'apps',
+  TooManyListeners: 'SSH',
+};
+
+function quotaHit(error: unknown): 'SSH' | 'apps' | undefined {
+  return QUOTA_ERRORS[(awsErrorName(error) ?? '').replace(/Exception$/, '')];
+}
+
 /** isPortUsable is asked many ports in a row by one allocation: one read of the pools serves them all. */
 const SNAPSHOT_TTL_MS = 2000;
 
@@ -115,20 +117,22 @@ export class ElbIngress implements Ingress {
    */
   async isPortUsable(port: number): Promise<boolean> {
     const snapshot = await this.readSnapshot();
+    const ports = snapshot.nlbPorts[port % this.config.nlbPool.length];
+    // A port its NLB already counts (a stopped session's own, on restart) needs no new room there.
+    const accounted = ports?.has(port) === true;
     if (!snapshot.albs.some((load) => albHasRoom(load, this.limits))) {
       throw new IngressCapacityReached(
         'apps',
         `All ${this.config.albPool.length} application load balancer(s) serve their maximum of sessions.`,
       );
     }
-    if (snapshot.nlbPorts.every((ports) => ports.size >= this.limits.listenersPerNlb)) {
+    if (!accounted && snapshot.nlbPorts.every((held) => held.size >= this.limits.listenersPerNlb)) {
       throw new IngressCapacityReached(
         'SSH',
         `All ${this.config.nlbPool.length} network load balancer(s) have their maximum of ${this.limits.listenersPerNlb} SSH ports.`,
       );
     }
-    const ports = snapshot.nlbPorts[port % this.config.nlbPool.length];
-    return ports !== undefined && (ports.has(port) || ports.size < this.limits.listenersPerNlb);
+    return accounted || (ports !== undefined && ports.size < this.limits.listenersPerNlb);
   }
 
   /**
@@ -163,8 +167,7 @@ export class ElbIngress implements Ingress {
       );
     }
     const listeners = await listListeners(this.elbv2, nlb.loadBalancerArn);
-    const existingListener = listeners.find((l) => l.Port === port);
-    if (!existingListener && listeners.length >= this.limits.listenersPerNlb) {
+    if (!listeners.some((l) => l.Port === port) && listeners.length >= this.limits.listenersPerNlb) {
       throw new IngressCapacityReached(
         'SSH',
         `The network load balancer for port ${port} has its maximum of ${this.limits.listenersPerNlb} listeners.`,
@@ -172,52 +175,68 @@ export class ElbIngress implements Ingress {
     }
 
     const tags = this.tags(session);
+    const undo: Deletable[] = [];
+    const made = (what: Made, as: (arn: string) => Deletable) => {
+      if (what.created) undo.push(as(what.arn));
+      return what.arn;
+    };
     try {
-      const appGroup = await this.ensureTargetGroup(
-        appTargetGroupName(session.id),
-        {
-          Protocol: 'HTTP',
-          Port: AGENT_PORT,
-          HealthCheckProtocol: 'HTTP',
-          HealthCheckPath: AGENT_HEALTH_PATH,
-          Matcher: { HttpCode: '200' },
-          HealthCheckIntervalSeconds: 10,
-          HealthyThresholdCount: 2,
-        },
-        tags,
-      );
-      await this.register(appGroup, endpoint.host, AGENT_PORT);
-      if (!existingRule) await this.createRule(target, appGroup, session.id, tags);
-
-      const sshGroup = await this.ensureTargetGroup(
-        sshTargetGroupName(session.id),
-        {
-          Protocol: 'TCP',
-          Port: TASK_SSH_PORT,
-          HealthCheckProtocol: 'TCP',
-          HealthCheckIntervalSeconds: 10,
-          HealthyThresholdCount: 2,
-        },
-        tags,
-      );
-      await this.register(sshGroup, endpoint.host, TASK_SSH_PORT);
-      if (existingListener) {
-        if (!forwardTargets(existingListener.DefaultActions).includes(sshGroup.TargetGroupArn ?? '')) {
-          throw new Error(`port ${port} of ${nlb.dnsName} already has a listener for something else`);
-        }
-      } else {
-        await this.createListener(nlb, port, sshGroup, tags);
-      }
-    } catch (error) {
-      await this.detach(session.id).catch((cleanup: unknown) =>
-        this.log.warn('ingress rollback failed; the reconciler retries', {
-          sessionId: session.id,
-          error: errorMessage(cleanup),
+      const appGroup = made(
+        await ensureTargetGroup(this.elbv2, {
+          name: appTargetGroupName(session.id),
+          vpcId: this.config.vpcId,
+          settings: APP_TARGET_GROUP,
+          tags,
         }),
+        (arn) => ({ targetGroup: arn }),
       );
-      if (QUOTA_ERRORS.has(awsErrorName(error) ?? '')) {
+      await registerTarget(this.elbv2, appGroup, endpoint.host, AGENT_PORT);
+      if (!existingRule) {
+        made(
+          await createRule(this.elbv2, {
+            listenerArn: target.alb.listenerArn,
+            usedPriorities: target.rules.map((r) => Number(r.Priority)),
+            conditions: ruleConditions(session.id, this.config.domain),
+            targetGroupArn: appGroup,
+            tags,
+            random: this.random,
+          }),
+          (arn) => ({ rule: arn }),
+        );
+      }
+      const sshGroup = made(
+        await ensureTargetGroup(this.elbv2, {
+          name: sshTargetGroupName(session.id),
+          vpcId: this.config.vpcId,
+          settings: SSH_TARGET_GROUP,
+          tags,
+        }),
+        (arn) => ({ targetGroup: arn }),
+      );
+      await registerTarget(this.elbv2, sshGroup, endpoint.host, TASK_SSH_PORT);
+      made(
+        await ensureListener(this.elbv2, {
+          loadBalancerArn: nlb.loadBalancerArn,
+          port,
+          targetGroupArn: sshGroup,
+          tags,
+        }),
+        (arn) => ({ listener: arn }),
+      );
+    } catch (error) {
+      for (const what of undo.reverse()) {
+        await deleteResource(this.elbv2, what).catch((cleanup: unknown) =>
+          // e.g. a target group a concurrent attach's rule now uses: the reconciler sweeps leftovers.
+          this.log.warn('ingress rollback step failed', {
+            sessionId: session.id,
+            error: errorMessage(cleanup),
+          }),
+        );
+      }
+      const quota = quotaHit(error);
+      if (quota) {
         throw new IngressCapacityReached(
-          'apps',
+          quota,
           `AWS refused another load balancer resource: ${errorMessage(error)}.`,
         );
       }
@@ -242,7 +261,7 @@ export class ElbIngress implements Ingress {
         const ours =
           ruleRoutesSession(rule.Conditions, sessionId) ||
           forwardTargets(rule.Actions).some((arn) => groupArns.has(arn));
-        if (ours) await this.ignoreMissing(new DeleteRuleCommand({ RuleArn: rule.RuleArn }));
+        if (ours) await deleteResource(this.elbv2, { rule: rule.RuleArn });
       }
     }
     if (groupArns.size > 0) {
@@ -252,13 +271,13 @@ export class ElbIngress implements Ingress {
             listener.ListenerArn &&
             forwardTargets(listener.DefaultActions).some((arn) => groupArns.has(arn))
           ) {
-            await this.ignoreMissing(new DeleteListenerCommand({ ListenerArn: listener.ListenerArn }));
+            await deleteResource(this.elbv2, { listener: listener.ListenerArn });
           }
         }
       }
     }
     for (const group of groups) {
-      await this.ignoreMissing(new DeleteTargetGroupCommand({ TargetGroupArn: group.TargetGroupArn }));
+      if (group.TargetGroupArn) await deleteResource(this.elbv2, { targetGroup: group.TargetGroupArn });
     }
     this.snapshot = undefined;
   }
@@ -285,101 +304,6 @@ export class ElbIngress implements Ingress {
       { Key: TAG.owner, Value: session.ownerId },
       { Key: TAG.managed, Value: 'true' },
     ];
-  }
-
-  private async ensureTargetGroup(
-    name: string,
-    settings: Omit<CreateTargetGroupCommandInput, 'Name' | 'VpcId' | 'TargetType' | 'Tags'>,
-    tags: Tag[],
-  ): Promise<TargetGroup & { TargetGroupArn: string }> {
-    const group =
-      (await findTargetGroup(this.elbv2, name)) ??
-      (
-        await this.elbv2.send(
-          new CreateTargetGroupCommand({
-            Name: name,
-            VpcId: this.config.vpcId,
-            TargetType: 'ip',
-            Tags: tags,
-            ...settings,
-          }),
-        )
-      ).TargetGroups?.[0];
-    if (!group?.TargetGroupArn) throw new Error(`target group ${name} was not created`);
-    return { ...group, TargetGroupArn: group.TargetGroupArn };
-  }
-
-  private async register(group: { TargetGroupArn: string }, ip: string, port: number): Promise<void> {
-    await this.elbv2.send(
-      new RegisterTargetsCommand({ TargetGroupArn: group.TargetGroupArn, Targets: [{ Id: ip, Port: port }] }),
-    );
-  }
-
-  private async createRule(
-    load: AlbLoad,
-    group: { TargetGroupArn: string },
-    sessionId: string,
-    tags: Tag[],
-  ): Promise<void> {
-    const used = new Set(load.rules.map((r: Rule) => Number(r.Priority)));
-    for (let attempt = 0; attempt < PRIORITY_TRIES; attempt++) {
-      const priority = this.freePriority(used);
-      try {
-        await this.elbv2.send(
-          new CreateRuleCommand({
-            ListenerArn: load.alb.listenerArn,
-            Priority: priority,
-            Conditions: ruleConditions(sessionId, this.config.domain),
-            Actions: [{ Type: 'forward', TargetGroupArn: group.TargetGroupArn }],
-            Tags: tags,
-          }),
-        );
-        return;
-      } catch (error) {
-        // Another attach took this priority a moment ago: pick another.
-        if (awsErrorName(error) !== 'PriorityInUse' && awsErrorName(error) !== 'PriorityInUseException')
-          throw error;
-        used.add(priority);
-      }
-    }
-    throw new Error(`no free rule priority on ${load.alb.dnsName} after ${PRIORITY_TRIES} tries`);
-  }
-
-  /** A random free priority: concurrent attaches rarely pick the same one. */
-  private freePriority(used: Set<number>): number {
-    const { min, max } = RULE_PRIORITY_RANGE;
-    for (;;) {
-      const priority = min + Math.floor(this.random() * (max - min + 1));
-      if (!used.has(priority)) return priority;
-    }
-  }
-
-  private async createListener(
-    nlb: NlbPoolMember,
-    port: number,
-    group: { TargetGroupArn: string },
-    tags: Tag[],
-  ): Promise<void> {
-    await this.elbv2.send(
-      new CreateListenerCommand({
-        LoadBalancerArn: nlb.loadBalancerArn,
-        Protocol: 'TCP',
-        Port: port,
-        DefaultActions: [{ Type: 'forward', TargetGroupArn: group.TargetGroupArn }],
-        Tags: tags,
-      }),
-    );
-  }
-
-  private async ignoreMissing(
-    command: DeleteRuleCommand | DeleteListenerCommand | DeleteTargetGroupCommand,
-  ): Promise<void> {
-    try {
-      // The union of commands has no common `send` overload; each is a plain ELBv2 command.
-      await this.elbv2.send(command as DeleteRuleCommand);
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
   }
 
   private async albOf(sessionId: string): Promise<AlbPoolMember | undefined> {

@@ -44,6 +44,8 @@ export function taskDefinitionInput(
         name: WORKSPACE_CONTAINER,
         image: shape.image,
         essential: true,
+        // The whole task's memory: valid on Fargate, and moto cannot run a container without it.
+        memory: shape.size.memoryMiB,
         portMappings: [
           { containerPort: AGENT_PORT, protocol: 'tcp' as const },
           { containerPort: TASK_SSH_PORT, protocol: 'tcp' as const },

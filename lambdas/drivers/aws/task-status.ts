@@ -55,24 +55,30 @@ function stopReason(task: TaskFacts): string {
   return parts.length > 0 ? parts.join('; ') : (task.stopCode ?? 'stopped');
 }
 
-/**
- * RUNNING means the agent answers its health check: lastStatus RUNNING and healthStatus HEALTHY.
- * ECS always reports a healthStatus (UNKNOWN until the first check); an emulator (moto) reports
- * none at all, and then a RUNNING task is taken as healthy, since nothing else will ever tell.
- */
-export function stateOfTask(task: TaskFacts): ComputeState {
+export interface HealthPolicy {
+  /**
+   * true on AWS: RUNNING needs healthStatus HEALTHY (the task definition's check on the agent).
+   * false under an emulator (moto), which never reports task health: RUNNING is taken as healthy,
+   * since nothing else would ever tell.
+   */
+  requireHealthy: boolean;
+}
+
+/** RUNNING means the agent answers its health check, so a RUNNING session is reachable. */
+export function stateOfTask(task: TaskFacts, policy: HealthPolicy): ComputeState {
   const last = task.lastStatus ?? 'PROVISIONING';
   if (STOPPED_STATUSES.has(last)) return 'STOPPED';
   // On its way down (desired STOPPED) a task no longer serves, though it has not stopped yet.
   if (task.desiredStatus === 'STOPPED') return 'PROVISIONING';
-  const healthy = task.healthStatus === undefined || task.healthStatus === 'HEALTHY';
+  const healthy =
+    task.healthStatus === 'HEALTHY' || (!policy.requireHealthy && task.healthStatus === undefined);
   return last === 'RUNNING' && healthy && privateIpOf(task) !== undefined ? 'RUNNING' : 'PROVISIONING';
 }
 
-export function statusOfTask(task: TaskFacts): ComputeStatus | undefined {
+export function statusOfTask(task: TaskFacts, policy: HealthPolicy): ComputeStatus | undefined {
   const sessionId = sessionOfTask(task);
   if (!task.taskArn || !sessionId) return undefined;
-  const state = stateOfTask(task);
+  const state = stateOfTask(task, policy);
   const ip = privateIpOf(task);
   return {
     computeId: task.taskArn,
