@@ -21,6 +21,14 @@ export default defineConfig({
           hookTimeout: 900_000,
         },
       },
+      {
+        test: {
+          name: 'cdk',
+          include: ['test/cdk/**/*.test.ts'],
+          // Each file synthesizes the whole stack once (esbuild, cfn validation, cdk-nag).
+          testTimeout: 300_000,
+        },
+      },
     ],
   },
 });
