@@ -2,6 +2,7 @@
  * The web console: a private S3 bucket behind CloudFront (origin access control). The API is
  * served from the same origin under /v1/*, so the console needs no CORS and one URL is enough.
  */
+
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
@@ -19,10 +20,11 @@ import {
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { disposableBucketProps } from './buckets.ts';
 import { acknowledgeSingleton, managedPolicy, wildcardAction, wildcardResource } from './nag.ts';
 
 export interface ConsoleProps {
@@ -46,16 +48,8 @@ export class Console extends Construct {
 
   constructor(scope: Construct, id: string, props: ConsoleProps) {
     super(scope, id);
-    this.bucket = new Bucket(this, 'Bucket', {
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      serverAccessLogsBucket: props.logBucket,
-      serverAccessLogsPrefix: 'console/',
-      // Rebuilt from web/ on every deploy: nothing to keep.
-      removalPolicy: RemovalPolicy.DESTROY,
-      autoDeleteObjects: true,
-    });
+    // Rebuilt from web/ on every deploy: nothing to keep.
+    this.bucket = new Bucket(this, 'Bucket', disposableBucketProps(props.logBucket, 'console/'));
 
     const apiDomain = Fn.select(2, Fn.split('/', props.api.apiEndpoint));
     this.distribution = new Distribution(this, 'Distribution', {

@@ -2,25 +2,20 @@
  * Big file transfer: clients PUT to presigned S3 URLs under uploads/, and the ingest Lambda (with
  * EFS mounted) moves each object into its owner's home. Objects are in transit only: one day.
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+
+import { Duration, Validations } from 'aws-cdk-lib';
 import type { ISecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import { AccessPoint } from 'aws-cdk-lib/aws-efs';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FileSystem as LambdaFileSystem } from 'aws-cdk-lib/aws-lambda';
 import { S3EventSourceV2 } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  EventType,
-  HttpMethods,
-  type IBucket,
-} from 'aws-cdk-lib/aws-s3';
+import { Bucket, EventType, HttpMethods, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { HOMES_MOUNT_PATH, WORK_UID } from '../../lambdas/config/aws.ts';
 import { ENV } from '../../lambdas/config/env.ts';
 import { UPLOAD_PREFIX } from '../../lambdas/drivers/aws/transfer-ingest.ts';
+import { disposableBucketProps } from './buckets.ts';
 import { berthFunction, type FunctionContext } from './function.ts';
 import { LOG_LEVEL } from './lambda-environment.ts';
 import { acknowledgeSingleton, managedPolicy, wildcardResource } from './nag.ts';
@@ -41,19 +36,13 @@ export class Transfer extends Construct {
 
   constructor(scope: Construct, id: string, props: TransferProps) {
     super(scope, id);
+    // Nothing here outlives a day; on `cdk destroy` it goes with the stack.
     this.bucket = new Bucket(this, 'Bucket', {
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      serverAccessLogsBucket: props.logBucket,
-      serverAccessLogsPrefix: 'transfer/',
+      ...disposableBucketProps(props.logBucket, 'transfer/'),
       lifecycleRules: [
         { expiration: Duration.days(1) },
         { abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
-      // Nothing here outlives a day; on `cdk destroy` it goes with the stack.
-      removalPolicy: RemovalPolicy.DESTROY,
-      autoDeleteObjects: true,
     });
     this.ingest = this.addIngest(props);
   }

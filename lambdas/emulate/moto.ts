@@ -4,25 +4,13 @@
  * Berth polls tasks, so `holdTasksRunning` makes a task stay where it is until stopped.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../host/free-port.ts';
 
 export interface Moto {
   endpoint: string;
   /** forgets every resource (moto's own reset), and restores the task transition */
   reset(): Promise<void>;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function post(endpoint: string, path: string, body?: unknown): Promise<void> {

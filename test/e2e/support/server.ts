@@ -1,23 +1,12 @@
 /** Runs the real single-host server (lambdas/host/main.ts) as a child process, as `npm start` does. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Dockerode from 'dockerode';
+import { freePort } from '../../../lambdas/host/free-port.ts';
 
 export const docker = new Dockerode();
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 export interface BerthProcess {
   url: string;

@@ -6,7 +6,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../../lambdas/config/env.ts';
 import { type RunningEmulator, startEmulator } from '../../../lambdas/emulate/emulator.ts';
-import { freePort, startMoto } from '../../../lambdas/emulate/moto.ts';
+import { startMoto } from '../../../lambdas/emulate/moto.ts';
+import { freePort } from '../../../lambdas/host/free-port.ts';
 
 const KEY = 'berth_emulate-test-key-0123456789';
 const quiet = { [ENV.adminKey]: KEY, [ENV.logLevel]: 'SILENT', [ENV.reaperIntervalSeconds]: '1' };
