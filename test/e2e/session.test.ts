@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookieName } from '../../lambdas/core/app-token.ts';
 import { Api, exchangeLaunchUrl, type Session } from './support/client.ts';
 import { type BerthProcess, docker, removeContainersOf, startServer } from './support/server.ts';
-import { saveKey, sftp, ssh, sshFails, sshOptions } from './support/ssh.ts';
+import { hostOptions, saveKey, sftp, ssh, sshFails, sshOptions } from './support/ssh.ts';
 import { TtydClient, upgradeStatus } from './support/ttyd.ts';
 
 let server: BerthProcess;
@@ -54,16 +54,7 @@ describe('SSH and SFTP', () => {
 
   it('refuses passwords, root, and other keys', async () => {
     const port = String(session.ssh.port);
-    const noKey = [
-      '-p',
-      port,
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-o',
-      'BatchMode=yes',
-    ];
+    const noKey = ['-p', port, ...hostOptions];
     expect(
       await sshFails([...noKey, '-o', 'PreferredAuthentications=password', 'work@127.0.0.1', 'true']),
     ).toMatch(/Permission denied/);

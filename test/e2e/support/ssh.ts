@@ -13,10 +13,8 @@ export function saveKey(key: string, name = 'id_container'): string {
   return file;
 }
 
-/** Options shared by ssh and sftp (which spell the port flag differently). */
-const options = (keyFile: string) => [
-  '-i',
-  keyFile,
+/** Options for a throwaway host with no known_hosts and no prompts. */
+export const hostOptions = [
   '-o',
   'StrictHostKeyChecking=no',
   '-o',
@@ -24,12 +22,13 @@ const options = (keyFile: string) => [
   '-o',
   'BatchMode=yes',
   '-o',
-  'IdentitiesOnly=yes',
-  '-o',
   'ConnectTimeout=10',
   '-o',
   'LogLevel=ERROR',
 ];
+
+/** Options shared by ssh and sftp (which spell the port flag differently). */
+const options = (keyFile: string) => ['-i', keyFile, '-o', 'IdentitiesOnly=yes', ...hostOptions];
 
 export async function ssh(keyFile: string, port: number, command: string, user = 'work'): Promise<string> {
   const { stdout } = await run(
