@@ -23,7 +23,16 @@ export function createApp(deps: ApiDeps) {
 
   app.use('*', async (c, next) => {
     c.set('deps', deps);
+    const started = Date.now();
     await next();
+    // One line per request; the path only (never the query, headers or body: keys and tokens live there).
+    deps.log.info('request', {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Date.now() - started,
+      userId: c.get('user')?.id,
+    });
   });
   app.use(
     '/v1/*',
