@@ -24,6 +24,16 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'web',
+          include: ['test/web/**/*.test.ts'],
+          // Built once from web/ with Vite, then served by the host server's own code.
+          globalSetup: ['test/web/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'cdk',
           include: ['test/cdk/**/*.test.ts'],
           // Each file synthesizes the whole stack once (esbuild, cfn validation, cdk-nag).

@@ -24,6 +24,7 @@ import { DynamoStore } from '../store/dynamo-store.ts';
 import { DEFAULT_TABLE_NAME } from '../store/table.ts';
 import { ensureDocker, ensureWorkspaceImage, type Progress } from './bootstrap.ts';
 import type { HostConfig } from './config.ts';
+import { CONSOLE_DIST, ensureConsole } from './console.ts';
 import { startDynalite } from './dynalite.ts';
 import { SessionProxy } from './proxy.ts';
 import { createHostServer } from './server.ts';
@@ -64,6 +65,8 @@ export async function startBerthHost(config: HostConfig, progress: Progress): Pr
   for (const image of Object.values(config.core.images)) {
     await ensureWorkspaceImage(docker, image.ref, config.dataDir, progress);
   }
+
+  await ensureConsole(progress);
 
   progress('state: starting dynalite');
   const dynamo = await startDynalite({ path: path.join(config.dataDir, 'db') });
@@ -119,7 +122,9 @@ export async function startBerthHost(config: HostConfig, progress: Progress): Pr
   }, config.reaperIntervalSeconds * 1000);
 
   const proxy = new SessionProxy((id) => ingress.route(id));
-  const server = createHostServer(createApp({ sessions, users, log }), proxy);
+  const server = createHostServer(createApp({ sessions, users, log }), proxy, {
+    consoleRoot: CONSOLE_DIST,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

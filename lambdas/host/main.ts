@@ -8,7 +8,9 @@ const progress = (line: string) => console.log(`[berth] ${line}`);
 async function main(): Promise<void> {
   const config = readHostConfig();
   const host = await startBerthHost(config, progress);
-  progress(`Berth is running at ${host.url}  (API: ${host.url}/v1, OpenAPI: ${host.url}/openapi.json)`);
+  progress(
+    `Berth is running at ${host.url}  (console: open it in a browser; API: ${host.url}/v1, OpenAPI: ${host.url}/openapi.json)`,
+  );
   if ('value' in host.adminKey) {
     progress(
       host.adminKey.generated
