@@ -173,7 +173,7 @@ function createForm(api: Api, onCreated: () => void): HTMLElement {
         ...(image.input.value.trim() ? { image: image.input.value.trim() } : {}),
         ...(Object.keys(resources).length > 0 ? { resources } : {}),
       });
-      box.ok(`Starting ${created.name}…`);
+      box.ok(`Launched ${created.name}: it shows RUNNING below once SSH and Jupyter answer.`);
       name.input.value = '';
       onCreated();
     } catch (error) {
