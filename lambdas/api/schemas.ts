@@ -1,6 +1,6 @@
 /** Request and response schemas: validation at the edge, and the OpenAPI document from the same source. */
 import { z } from '@hono/zod-openapi';
-import { APP_NAMES } from '../core/app-token.ts';
+import { APP_NAMES } from '../core/apps.ts';
 import { SESSION_STATUSES } from '../core/model.ts';
 import {
   SESSION_NAME_PATTERN,

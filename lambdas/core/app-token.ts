@@ -8,9 +8,7 @@
  * bundles it), so it depends on node:crypto only.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-
-export const APP_NAMES = ['jupyter', 'ttyd'] as const;
-export type AppName = (typeof APP_NAMES)[number];
+import type { AppName } from './apps.ts';
 
 export type TokenKind = 'launch' | 'cookie';
 

@@ -1,5 +1,5 @@
 /** The core's vocabulary: what a user, a session and their settings are. */
-import type { AppName } from './app-token.ts';
+import type { AppName } from './apps.ts';
 
 export type Role = 'user' | 'admin';
 

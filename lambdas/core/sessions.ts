@@ -5,13 +5,8 @@
  * a session takes (slots, SSH port, compute, ingress) are released after the write that gives
  * them up, so a crash in between leaves only things the reconciler recognises as orphans.
  */
-import {
-  type AppName,
-  LAUNCH_TOKEN_PARAM,
-  LAUNCH_TOKEN_TTL_SECONDS,
-  mintAppToken,
-  newSessionSecret,
-} from './app-token.ts';
+import { LAUNCH_TOKEN_PARAM, LAUNCH_TOKEN_TTL_SECONDS, mintAppToken, newSessionSecret } from './app-token.ts';
+import type { AppName } from './apps.ts';
 import { type CoreConfig, MIN_RESOURCES } from './config.ts';
 import {
   Conflict,

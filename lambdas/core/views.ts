@@ -1,5 +1,5 @@
 /** What clients see of a session: no secrets, stable field names, nulls instead of holes. */
-import { APP_NAMES, type AppName } from './app-token.ts';
+import { APP_NAMES, type AppName } from './apps.ts';
 import type { CoreConfig } from './config.ts';
 import type { AppInfo, SessionRecord, SessionView } from './model.ts';
 

@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { APP_NAMES, type AppName } from '../../../lambdas/core/app-token.ts';
+import { APP_NAMES, type AppName } from '../../../lambdas/core/apps.ts';
 import type { ActivityTracker } from './activity.ts';
 import { type AppGate, isActivityCallerAuthorized } from './auth.ts';
 import { errorMessage, log } from './log.ts';

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { APP_NAMES } from '../../core/app-token.ts';
+import { APP_NAMES } from '../../core/apps.ts';
 import { toView } from '../../core/views.ts';
 import { requireUser } from '../auth.ts';
 import type { ApiEnv } from '../env.ts';
