@@ -3,7 +3,7 @@
  * agree on. Imported by all three, so they cannot drift.
  */
 
-/** Ports inside a session task (see docs/agent-contract.md). */
+/** Ports inside a session, task or container alike (docs/agent-contract.md); the Docker driver uses them too. */
 export const AGENT_PORT = 8080;
 export const TASK_SSH_PORT = 2222;
 export const AGENT_HEALTH_PATH = '/healthz';

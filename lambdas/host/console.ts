@@ -4,12 +4,10 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { MiddlewareHandler } from 'hono';
-import type { Progress } from './bootstrap.ts';
+import { type Progress, REPO_ROOT } from './bootstrap.ts';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CONSOLE_SOURCE = path.join(REPO_ROOT, 'web');
 export const CONSOLE_DIST = path.join(CONSOLE_SOURCE, 'dist');
 

@@ -3,8 +3,10 @@
  * (so its SSH host keys survive), `run` starts it again; delete removes it.
  */
 import type Dockerode from 'dockerode';
+// The agent contract's ports, the same inside a container as inside a Fargate task.
+import { AGENT_PORT, TASK_SSH_PORT as SSH_PORT } from '../../config/aws.ts';
 import type { Compute, ComputeSpec, ComputeStatus } from '../../core/interfaces.ts';
-import { AGENT_PORT, containerName, LABEL, SSH_PORT } from './labels.ts';
+import { containerName, LABEL } from './labels.ts';
 
 export interface DockerComputeOptions {
   /** labels every container so several installations can share one dockerd */

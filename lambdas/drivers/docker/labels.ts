@@ -7,9 +7,6 @@ export const LABEL = {
   sshPort: 'berth.ssh-port',
 } as const;
 
-export const AGENT_PORT = 8080;
-export const SSH_PORT = 2222;
-
 export function containerName(sessionId: string): string {
   return `berth-${sessionId}`;
 }
